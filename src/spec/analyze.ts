@@ -44,7 +44,7 @@ export function analyzeText(text: string): Analysis {
   }
 
   const schema = validateAgainstSchema(root);
-  result.problems.push(...schema.problems);
+  for (const p of schema.problems) result.problems.push(p);
   const isInvalid = (path: JsonPath) => isInvalidWithin(schema.invalidPaths, path);
   const spec = nodeValue(root) as GanSpec;
   result.spec = spec;
@@ -58,12 +58,12 @@ export function analyzeText(text: string): Analysis {
     if (spec[role] === undefined) continue;
     const { info, findings: networkFindings } = analyzeNetwork(networkContext(role, spec, data, isInvalid));
     networks[role] = info;
-    findings.push(...networkFindings);
+    for (const f of networkFindings) findings.push(f);
   }
   result.generator = networks.generator;
   result.discriminator = networks.discriminator;
 
-  findings.push(...ganRules(spec, data, networks, isInvalid));
+  for (const f of ganRules(spec, data, networks, isInvalid)) findings.push(f);
   for (const f of findings) {
     const range = rangeOf(root, f.path, f.target);
     result.problems.push({ code: f.code, severity: f.severity, message: f.message, origin: 'semantic', path: f.path, start: range.start, end: range.end });

@@ -128,6 +128,8 @@ export function inferLayer(layer: LayerSpec, inputs: TensorInfo[]): LayerResult 
       const dilations = pair(layer.dilation, 1);
       const pads = paddingPairs(layer.padding);
       const out: number[] = [];
+      // Axes where the stride does not divide evenly: the last rows/columns are never seen.
+      const dropped: { axis: string; rest: number }[] = [];
       for (let axis = 0; axis < 2; axis++) {
         const size = x[axis];
         const k = axis === 0 ? kh : kw;
@@ -145,15 +147,18 @@ export function inferLayer(layer: LayerSpec, inputs: TensorInfo[]): LayerResult 
         }
         // floor((in + pads − span) / stride) + 1, as both frameworks compute it.
         const rest = (padded - span) % s;
-        if (rest !== 0) {
-          issues.push({
-            code: 'size-fractional',
-            severity: 'warning',
-            message: `(${AXES[axis]} ${padded}${padded !== size ? ' padded' : ''} − kernel span ${span}) is not divisible by stride ${s}: the last ${rest} row${rest === 1 ? '' : 's'}/column${rest === 1 ? '' : 's'} are never seen. Output ${AXES[axis]}: ${Math.floor((padded - span) / s) + 1}.`,
-            key: 'stride',
-          });
-        }
+        if (rest !== 0) dropped.push({ axis: AXES[axis], rest });
         out.push(Math.floor((padded - span) / s) + 1);
+      }
+      if (dropped.length > 0) {
+        const axes = dropped.map((d) => d.axis).join(' and ');
+        const counts = [...new Set(dropped.map((d) => d.rest))].join('/');
+        issues.push({
+          code: 'size-fractional',
+          severity: 'warning',
+          message: `Stride ${strides.join('×')} does not divide the ${axes} evenly: the last ${counts} row(s)/column(s) of the ${formatShape(x)} input are never seen (output ${out[0]}×${out[1]}). Adjust padding or kernel so that (size + padding − kernel) is a multiple of the stride.`,
+          key: 'stride',
+        });
       }
       const cin = x[2];
       const weights = kh * kw * cin * layer.filters;

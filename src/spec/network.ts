@@ -228,7 +228,8 @@ export function analyzeNetwork(context: NetworkContext): { info: NetworkInfo; fi
     }
   }
   const consumed = new Set(nodes.flatMap((n) => n.inputs));
-  for (const node of nodes) {
+  // Without a known output every terminal layer would look unused: say nothing then.
+  for (const node of outputNode ? nodes : []) {
     if (node !== outputNode && !consumed.has(node.key) && !node.brokenInputs) {
       findings.push({ code: 'unused-layer', severity: 'warning', message: `The output of this ${String(node.layer.type ?? 'layer')} goes nowhere: no layer reads it and it is not the ${role}'s output.`, path: node.path });
     }

@@ -58,7 +58,8 @@ export function parseJsonText(text: string): ParsedText {
   const problems: Problem[] = errors.map((e) => {
     const name = printParseErrorCode(e.error);
     const message = SYNTAX_MESSAGES[name] ?? `JSON syntax error (${name}).`;
-    return problemAt('json-syntax', message, e.offset, e.offset + Math.max(e.length, 1));
+    const start = Math.min(e.offset, text.length);
+    return problemAt('json-syntax', message, start, Math.min(text.length, start + Math.max(e.length, 1)));
   });
   if (root) findDuplicateKeys(root, problems);
   return { text, root, problems };
@@ -100,6 +101,7 @@ function findDuplicateKeys(root: Node, problems: Problem[]): void {
         seen.add(name);
       }
     }
-    if (node.children) stack.push(...node.children);
+    // (a loop, not push(...children): a layer list can have 100,000 entries)
+    for (const child of node.children ?? []) stack.push(child);
   }
 }

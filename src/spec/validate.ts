@@ -115,8 +115,12 @@ class Validator {
       if (!key) continue;
       const name = String(key.value);
       present.set(name, value);
-      if (name in properties) {
-        if (value) ok = this.check(value, properties[name], [...path, name]) && ok;
+      if (!value) {
+        // "key": with no value is a syntax error, already reported; just keep later checks off it.
+        this.invalidPaths.add(pathKey([...path, name]));
+        ok = false;
+      } else if (name in properties) {
+        ok = this.check(value, properties[name], [...path, name]) && ok;
       } else if (schema.additionalProperties === false) {
         const guess = closest(name, Object.keys(properties));
         const hint = guess ? ` Did you mean "${guess}"?` : ` Allowed keys: ${listOf(Object.keys(properties).filter((k) => k !== '$schema'))}.`;
@@ -239,6 +243,9 @@ function describe(schema: SchemaNode): string {
   const type = schema.type as string | undefined;
   if (type === 'integer' && schema.minimum === 1) return 'a positive whole number';
   if (type === 'integer' && schema.minimum === 0) return 'a whole number ≥ 0';
+  if (type === 'array' && schema.items && typeof (schema.items as SchemaNode).$ref === 'string') {
+    return `an array of ${String((schema.items as SchemaNode).$ref).replace('#/definitions/', '')}s`;
+  }
   if (type === 'array' && schema.items) {
     const count = schema.minItems === schema.maxItems ? `${schema.minItems} ` : '';
     const inner = describe(schema.items as SchemaNode).replace(/^an? /, '');
