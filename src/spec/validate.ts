@@ -22,7 +22,7 @@ export interface SchemaCheck {
 export function validateAgainstSchema(root: Node, schema: SchemaNode = GAN_SCHEMA): SchemaCheck {
   const validator = new Validator(schema);
   validator.check(root, schema, []);
-  return { problems: validator.problems, invalidPaths: validator.invalidPaths };
+  return { problems: validator.problems, invalidPaths: new Set(validator.invalidLog) };
 }
 
 export function pathKey(path: JsonPath): string {
@@ -42,7 +42,8 @@ type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean'
 
 class Validator {
   readonly problems: Problem[] = [];
-  readonly invalidPaths = new Set<string>();
+  /** Paths of the problems found, in order (truncated with `problems` when a branch is tried). */
+  readonly invalidLog: string[] = [];
 
   constructor(private readonly rootSchema: SchemaNode) {}
 
@@ -117,7 +118,7 @@ class Validator {
       present.set(name, value);
       if (!value) {
         // "key": with no value is a syntax error, already reported; just keep later checks off it.
-        this.invalidPaths.add(pathKey([...path, name]));
+        this.invalidLog.push(pathKey([...path, name]));
         ok = false;
       } else if (name in properties) {
         ok = this.check(value, properties[name], [...path, name]) && ok;
@@ -133,10 +134,15 @@ class Validator {
         ok = this.report('missing-key', `Missing "${name}"${where(schema)}: ${firstSentence(properties[name])}`, node, path) && ok;
       }
     }
-    for (const rule of (schema.allOf ?? []) as SchemaNode[]) {
-      const condition = rule.if as SchemaNode | undefined;
-      if (condition && this.silently(() => this.check(node, condition, path))) {
-        ok = this.check(node, rule.then as SchemaNode, path) && ok;
+    const union = taggedUnionOf(schema);
+    if (union) {
+      // A tagged union: read the tag once and check the branch it names.
+      const tagNode = present.get(union.tag);
+      const branch = tagNode ? union.branches.get(valueOf(tagNode) as string) : undefined;
+      if (branch) ok = this.check(node, branch, path) && ok;
+    } else {
+      for (const rule of (schema.allOf ?? []) as SchemaNode[]) {
+        if (this.silently(() => this.check(node, rule.if as SchemaNode, path))) ok = this.check(node, rule.then as SchemaNode, path) && ok;
       }
     }
     return ok;
@@ -190,12 +196,11 @@ class Validator {
 
   /** Runs a check without keeping its problems; for trying union branches. */
   private silently(run: () => boolean): boolean {
-    const before = this.problems.length;
-    const invalidBefore = new Set(this.invalidPaths);
+    const problemsBefore = this.problems.length;
+    const invalidBefore = this.invalidLog.length;
     const ok = run();
-    this.problems.length = before;
-    this.invalidPaths.clear();
-    for (const p of invalidBefore) this.invalidPaths.add(p);
+    this.problems.length = problemsBefore;
+    this.invalidLog.length = invalidBefore;
     return ok;
   }
 
@@ -206,9 +211,43 @@ class Validator {
   }
 
   private problem(code: ProblemCode, message: string, start: number, end: number, path: JsonPath): Problem {
-    this.invalidPaths.add(pathKey(path));
+    this.invalidLog.push(pathKey(path));
     return { code, severity: 'error', origin: 'schema', message, path, start, end };
   }
+}
+
+interface TaggedUnion {
+  tag: string;
+  branches: Map<string, SchemaNode>;
+}
+
+const unionCache = new WeakMap<SchemaNode, TaggedUnion | null>();
+
+/**
+ * Recognises `allOf: [{ if: { properties: { tag: { const: v } } }, then: … }, …]` (how
+ * schema.ts writes tagged unions) and indexes its branches by tag value, so that a layer
+ * is checked against its own branch instead of trying all 21.
+ */
+function taggedUnionOf(schema: SchemaNode): TaggedUnion | undefined {
+  if (!Array.isArray(schema.allOf)) return undefined;
+  let union = unionCache.get(schema);
+  if (union === undefined) {
+    union = null;
+    const branches = new Map<string, SchemaNode>();
+    let tag: string | undefined;
+    for (const rule of schema.allOf as SchemaNode[]) {
+      const entries = Object.entries(((rule.if as SchemaNode | undefined)?.properties ?? {}) as Record<string, SchemaNode>);
+      if (entries.length !== 1 || typeof entries[0][1].const !== 'string' || (tag !== undefined && entries[0][0] !== tag)) {
+        tag = undefined;
+        break;
+      }
+      tag = entries[0][0];
+      branches.set(entries[0][1].const as string, rule.then as SchemaNode);
+    }
+    if (tag !== undefined) union = { tag, branches };
+    unionCache.set(schema, union);
+  }
+  return union ?? undefined;
 }
 
 function valueOf(node: Node): unknown {
