@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCodeLens } from './codeLens';
+import { registerBackendCommands } from './commands/backend';
 import { registerNewFileCommand } from './commands/newFile';
 import { Config } from './config';
 import { registerDiagnostics } from './diagnostics';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): GanStudioApi {
   registerCodeLens(context, cache);
   registerNewFileCommand(context);
   registerPanel(context, panel, cache, config);
+  registerBackendCommands(context, config, output);
 
   output.info(`GAN Studio ${context.extension.packageJSON.version} activated.`);
   return { panel, cache };
