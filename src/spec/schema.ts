@@ -348,7 +348,7 @@ const layerUnion: SchemaNode = {
 // ---------------------------------------------------------------------------------------
 // Data
 
-const dataCommonLimit = doc('Use only the first N examples (handy for quick experiments).', positiveInt());
+const dataCommonLimit = doc('Use only N examples (handy for quick experiments): the first N of an IDX file; of a folder, N files spread evenly over the sorted list, so that every class keeps examples.', positiveInt());
 const imageShape = doc('`[height, width, channels]` the networks see; images are resized/cropped to it and scaled to [−1, 1].', shapeSchema);
 
 const dataDefinitions: Record<string, SchemaNode> = {
