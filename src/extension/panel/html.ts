@@ -12,9 +12,10 @@ export function panelHtml(webview: vscode.Webview, bundleRoot: vscode.Uri): stri
   const style = webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'main.css'));
   const csp = [
     "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    // React and uPlot set element styles at run time; no stylesheet is inline.
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    // data: for the PNG export (the diagram drawn to a canvas).
+    `img-src ${webview.cspSource} data:`,
+    // React and uPlot set styles through the DOM, which a style-src without 'unsafe-inline' allows.
+    `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
     `connect-src ${webview.cspSource}`,
