@@ -8,7 +8,7 @@ import type { HostToWebview, PanelView } from '../../src/protocol';
 import { ArchitectureView, nextHighlightSerial, type DiagramState, type Highlight } from './architecture/ArchitectureView';
 import { exportDiagramPng, exportDiagramSvg } from './architecture/exportDiagram';
 import type { NetworkRole } from './architecture/graphModel';
-import { updatePersistedState, usePersistedState, type PersistedState } from './state';
+import { getPersistedState, updatePersistedState, usePersistedState, type PersistedState } from './state';
 import { Tabs } from './Tabs';
 import { TrainingStore, useTrainingSnapshot } from './training/trainingStore';
 import { TrainingView } from './training/TrainingView';
@@ -45,6 +45,7 @@ export function App() {
   const onMessage = (message: HostToWebview) => {
     switch (message.type) {
       case 'diagram':
+        if (getPersistedState().documentUri !== message.model.uri) updatePersistedState({ documentUri: message.model.uri });
         setDiagram((previous) =>
           // A broken file may arrive without networks: keep drawing the last good ones, dimmed.
           message.stale && previous && message.model.networks.length === 0

@@ -17,6 +17,8 @@ export interface Viewport {
 export interface PersistedState {
   version: 1;
   view: PanelView;
+  /** The .gan.json the panel shows; the host's serializer reopens it after a reload. */
+  documentUri?: string;
   /** Keyed by `viewportKey(uri, role)`; the newest few files are kept. */
   viewports: Record<string, Viewport>;
   /** TensorBoard's smoothing weight, 0 … 0.999. */

@@ -38,6 +38,12 @@ export function adaptTemplate(text: string, templateFolder: string): string {
     .replace(/"(images|labels|folder|folderA|folderB)": "([^"/][^"]*)"/g, (_, key: string, value: string) => `"${key}": ${JSON.stringify(path.join(templateFolder, value))}`);
 }
 
+/** `x`, `x.json`, `x.gan.json` and a dialog's `x.gan.json.gan.json` all become `x.gan.json`. */
+export function ganFilePath(file: string): string {
+  const collapsed = file.replace(/(\.gan\.json)+$/, '.gan.json');
+  return collapsed.endsWith('.gan.json') ? collapsed : collapsed.replace(/\.json$/, '') + '.gan.json';
+}
+
 async function newGanFile(extensionUri: vscode.Uri): Promise<void> {
   const templates = await listTemplates(extensionUri);
   const picked = await vscode.window.showQuickPick(templates, { title: 'New GAN File', placeHolder: 'Start from an example', matchOnDescription: true, matchOnDetail: true });
@@ -47,11 +53,12 @@ async function newGanFile(extensionUri: vscode.Uri): Promise<void> {
   const target = await vscode.window.showSaveDialog({
     title: 'Save the new GAN file',
     defaultUri: folder ? vscode.Uri.joinPath(folder, baseName) : undefined,
-    filters: { 'GAN spec': ['gan.json'] },
+    // Some save dialogs (code-server's) treat only `.json` as the extension: offer both.
+    filters: { 'GAN spec': ['gan.json', 'json'] },
   });
   if (!target) return;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked.file));
-  const file = target.path.endsWith('.gan.json') ? target : target.with({ path: target.path.replace(/(\.json)?$/, '.gan.json') });
+  const file = target.with({ path: ganFilePath(target.path) });
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(adaptTemplate(text, path.dirname(picked.file.fsPath))));
   await vscode.window.showTextDocument(file);
 }

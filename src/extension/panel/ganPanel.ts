@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { DiagramModel, HostToWebview, PanelView, WebviewToHost } from '../../protocol';
 import { toDiagramModel } from '../../spec/diagram';
-import { AnalysisCache, rangeOfOffsets } from '../ganDocuments';
+import { AnalysisCache, isGanDocument, rangeOfOffsets } from '../ganDocuments';
 import { panelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'ganStudio.panel';
@@ -153,8 +153,13 @@ export class GanPanel implements vscode.Disposable {
         const pending = this.queue;
         this.queue = [];
         for (const m of pending) void this.panel?.webview.postMessage(m);
+        // After a reload without a saved document, show the .gan.json the editor shows.
+        if (!this.documentUri) {
+          const visible = vscode.window.visibleTextEditors.find((e) => isGanDocument(e.document));
+          if (visible) this.documentUri = visible.document.uri;
+        }
         const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.documentUri?.toString());
-        if (document) this.refresh(document);
+        if (document) this.showDocument(document);
         break;
       }
       case 'reveal-layer':

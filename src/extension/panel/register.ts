@@ -22,6 +22,14 @@ export function registerPanel(context: vscode.ExtensionContext, panel: GanPanel,
 
   let refreshTimer: NodeJS.Timeout | undefined;
 
+  /** Highlights the node of the layer under the editor's cursor (or none). */
+  const highlightAtCursor = (editor: vscode.TextEditor) => {
+    const document = editor.document;
+    if (!panel.isOpen || !isGanDocument(document) || document.uri.toString() !== panel.currentDocumentUri?.toString()) return;
+    const found = layerAtOffset(cache.get(document), document.offsetAt(editor.selection.active));
+    panel.post({ type: 'highlight', role: found?.network.role ?? 'generator', key: found?.layer.key });
+  };
+
   context.subscriptions.push(
     vscode.commands.registerCommand('ganStudio.showArchitecture', async (uri?: vscode.Uri) => {
       const document = uri ? await vscode.workspace.openTextDocument(uri) : activeGanDocument() ?? (panel.currentDocumentUri ? await vscode.workspace.openTextDocument(panel.currentDocumentUri) : undefined);
@@ -58,7 +66,10 @@ export function registerPanel(context: vscode.ExtensionContext, panel: GanPanel,
 
     // Follow the active .gan.json editor.
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && isGanDocument(editor.document) && panel.isOpen) panel.showDocument(editor.document);
+      if (editor && isGanDocument(editor.document) && panel.isOpen) {
+        panel.showDocument(editor.document);
+        highlightAtCursor(editor);
+      }
       updateContext();
     }),
 
@@ -70,13 +81,7 @@ export function registerPanel(context: vscode.ExtensionContext, panel: GanPanel,
     }),
 
     // Cursor in a layer → highlight its node.
-    vscode.window.onDidChangeTextEditorSelection((event) => {
-      const document = event.textEditor.document;
-      if (!panel.isOpen || !isGanDocument(document) || document.uri.toString() !== panel.currentDocumentUri?.toString()) return;
-      const found = layerAtOffset(cache.get(document), document.offsetAt(event.selections[0].active));
-      if (found) panel.post({ type: 'highlight', role: found.network.role, key: found.layer.key });
-      else panel.post({ type: 'highlight', role: 'generator', key: undefined });
-    }),
+    vscode.window.onDidChangeTextEditorSelection((event) => highlightAtCursor(event.textEditor)),
 
     panel.onDidChangeOpen(updateContext),
     { dispose: () => clearTimeout(refreshTimer) },
