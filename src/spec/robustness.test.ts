@@ -15,7 +15,8 @@ function lcg(seed: number): () => number {
   };
 }
 
-describe('robustness', () => {
+describe('robustness', function () {
+  this.timeout(120_000);
   it('a 5 MB file: analysed, with problems located, without throwing', () => {
     const layer = '{ "type": "dense", "units": 4 },\n';
     const big = dcgan.replace('{ "type": "reshape"', layer.repeat(Math.ceil(5_000_000 / layer.length)) + '{ "type": "reshape"');

@@ -51,6 +51,12 @@ export class Workbench {
   /** Reloads the window (as F5 in a browser, or "Developer: Reload Window"). */
   async reload(): Promise<void> {
     await this.page.reload();
+    await this.afterReload();
+  }
+
+  /** Waits for the workbench to be back after a reload (page or command). */
+  async afterReload(): Promise<void> {
+    await this.page.waitForLoadState('load');
     await this.page.locator('.monaco-workbench').waitFor();
     await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   }
