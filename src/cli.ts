@@ -4,11 +4,17 @@
  */
 import { CliCommand, CliIO, UsageError } from './cli/command';
 import { inspectCommand } from './cli/inspect';
+import { sampleCommand } from './cli/sample';
+import { trainCommand } from './cli/train';
 import { validateCommand } from './cli/validate';
+import { walkCommand } from './cli/walk';
 
 export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   inspect: inspectCommand,
+  train: trainCommand,
+  sample: sampleCommand,
+  walk: walkCommand,
 };
 
 function help(): string {
