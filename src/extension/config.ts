@@ -1,7 +1,7 @@
 /** Typed access to the `ganStudio.*` settings (one place that knows their names and defaults). */
 import * as vscode from 'vscode';
 
-export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendSetting = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
 export class Config {
   private get section(): vscode.WorkspaceConfiguration {

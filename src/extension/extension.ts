@@ -13,11 +13,14 @@ import { AnalysisCache } from './ganDocuments';
 import { registerHover } from './hover';
 import { GanPanel } from './panel/ganPanel';
 import { registerPanel } from './panel/register';
+import { TrainingController } from './training/trainingController';
+import { registerTrainingPanel } from './training/trainingPanel';
 
 export interface GanStudioApi {
   /** For tests: the panel, to look at what it shows. */
   panel: GanPanel;
   cache: AnalysisCache;
+  training: TrainingController;
 }
 
 export function activate(context: vscode.ExtensionContext): GanStudioApi {
@@ -33,9 +36,12 @@ export function activate(context: vscode.ExtensionContext): GanStudioApi {
   registerNewFileCommand(context);
   registerPanel(context, panel, cache, config);
   registerBackendCommands(context, config, output);
+  const training = new TrainingController(context, config, cache, output);
+  training.register();
+  registerTrainingPanel(context, panel, training, config);
 
   output.info(`GAN Studio ${context.extension.packageJSON.version} activated.`);
-  return { panel, cache };
+  return { panel, cache, training };
 }
 
 export function deactivate(): void {

@@ -22,13 +22,13 @@ const NATIVE_PACKAGES = [
     label: '@tensorflow/tfjs-node-gpu',
     description: 'NVIDIA GPU (CUDA)',
     detail: `Needs an NVIDIA driver with CUDA 11.2 and cuDNN 8.1 on the library path; tfjs-node-gpu ${TFJS_VERSION} does not load with other CUDA versions.`,
-    setting: 'tensorflow-gpu' as BackendSetting,
+    setting: 'tfjs-node-gpu' as BackendSetting,
   },
   {
     label: '@tensorflow/tfjs-node',
     description: 'native CPU (libtensorflow)',
     detail: 'Uses all CPU cores through TensorFlow\'s C library; much faster than WebAssembly for large models.',
-    setting: 'tensorflow' as BackendSetting,
+    setting: 'tfjs-node' as BackendSetting,
   },
 ];
 
@@ -37,8 +37,8 @@ export function registerBackendCommands(context: vscode.ExtensionContext, config
     vscode.commands.registerCommand('ganStudio.selectBackend', async () => {
       const items: (vscode.QuickPickItem & { value: BackendSetting })[] = [
         { label: 'Automatic', description: 'best available', detail: 'tfjs-node-gpu → tfjs-node → WebAssembly → CPU', value: 'auto' },
-        { label: 'TensorFlow GPU', description: '@tensorflow/tfjs-node-gpu', value: 'tensorflow-gpu' },
-        { label: 'TensorFlow CPU', description: '@tensorflow/tfjs-node', value: 'tensorflow' },
+        { label: 'TensorFlow GPU', description: '@tensorflow/tfjs-node-gpu', value: 'tfjs-node-gpu' },
+        { label: 'TensorFlow CPU', description: '@tensorflow/tfjs-node', value: 'tfjs-node' },
         { label: 'WebAssembly', description: 'bundled, with GAN Studio\'s training kernels', value: 'wasm' },
         { label: 'CPU (JavaScript)', description: 'bundled; slow, for checks only', value: 'cpu' },
       ];
@@ -68,7 +68,7 @@ export function registerBackendCommands(context: vscode.ExtensionContext, config
         await config.setBackend(picked.setting);
         void vscode.window.showInformationMessage(`${picked.label} is installed and loads; training will use it.`);
       } else {
-        const hint = picked.setting === 'tensorflow-gpu' ? ' tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) on the library path.' : '';
+        const hint = picked.setting === 'tfjs-node-gpu' ? ' tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) on the library path.' : '';
         output.error(loaded.message);
         void vscode.window.showErrorMessage(`${picked.label} was installed but does not load: ${firstLine(loaded.message)}.${hint}`, 'Show Log').then((a) => a && output.show());
       }

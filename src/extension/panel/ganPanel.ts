@@ -31,12 +31,15 @@ export class GanPanel implements vscode.Disposable {
   private readonly visibilityEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeOpen = this.visibilityEmitter.event;
 
+  /** Folders besides the bundle the webview may load from: run folders with samples. */
+  private readonly readableFolders = new Set<string>();
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly cache: AnalysisCache,
-    /** Extra folders the webview may load from (e.g. run folders with sample images). */
-    private readonly extraResourceRoots: () => vscode.Uri[] = () => [],
-  ) {}
+  ) {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) this.readableFolders.add(folder.uri.fsPath);
+  }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
@@ -110,8 +113,11 @@ export class GanPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Lets the webview read files under new roots (e.g. a run folder) without recreating it. */
-  updateResourceRoots(): void {
+  /** Lets the webview load files under `folder` (a runs folder outside the workspace). */
+  allowFolder(folder: string): void {
+    const inside = [...this.readableFolders].some((root) => folder === root || folder.startsWith(root.endsWith('/') ? root : root + '/'));
+    if (inside) return;
+    this.readableFolders.add(folder);
     if (this.panel) this.panel.webview.options = this.webviewOptions();
   }
 
@@ -119,7 +125,7 @@ export class GanPanel implements vscode.Disposable {
     return {
       enableScripts: true,
       retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.extraResourceRoots()],
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...[...this.readableFolders].map((f) => vscode.Uri.file(f))],
     };
   }
 
