@@ -179,18 +179,26 @@ class WorkerGroup {
       this.workers.map(
         (w) =>
           new Promise<FromWorker>((resolve, reject) => {
+            const done = (): void => {
+              w.off('message', onMessage);
+              w.off('error', onError);
+            };
+            const onError = (e: Error): void => {
+              done();
+              reject(e);
+            };
             const onMessage = (m: FromWorker): void => {
               if (m.type === 'error') {
-                w.off('message', onMessage);
+                done();
                 reject(new Error(m.message));
               } else if (m.type === type) {
-                w.off('message', onMessage);
+                done();
                 if (m.type === 'ready') this.fma.push(m.fma);
                 resolve(m);
               }
             };
             w.on('message', onMessage);
-            w.once('error', reject);
+            w.on('error', onError);
           }),
       ),
     );
