@@ -157,7 +157,9 @@ export type HostToWebview =
   | { type: 'run-update'; runId: string; run?: RunInfo; metrics?: MetricPoint[]; samples?: (SampleRecord & { uri: string })[] }
   | { type: 'walk-result'; runId: string; requestId: string; uri: string; frames: number }
   | { type: 'compare'; runs: { run: RunInfo; metrics: MetricPoint[] }[] }
-  | { type: 'export-request'; format: 'svg' | 'png' };
+  | { type: 'export-request'; format: 'svg' | 'png' }
+  /** The user's settings the panel starts from (ganStudio.smoothing). */
+  | { type: 'settings'; smoothing: number };
 
 export type WebviewToHost =
   | { type: 'ready' }

@@ -62,6 +62,9 @@ export function App() {
       case 'export-request':
         void exportDiagram(message.format);
         break;
+      case 'settings':
+        if (!getPersistedState().smoothingChosen && getPersistedState().smoothing !== message.smoothing) updatePersistedState({ smoothing: message.smoothing });
+        break;
       default:
         store.handle(message);
     }

@@ -23,6 +23,8 @@ export interface PersistedState {
   viewports: Record<string, Viewport>;
   /** TensorBoard's smoothing weight, 0 … 0.999. */
   smoothing: number;
+  /** Set once the person moves the slider; until then the `ganStudio.smoothing` setting wins. */
+  smoothingChosen?: boolean;
   logScale: boolean;
   selectedRunId?: string;
   comparedRunIds: string[];

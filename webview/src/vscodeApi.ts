@@ -54,6 +54,7 @@ const HOST_MESSAGE_TYPES = new Set<HostToWebview['type']>([
   'walk-result',
   'compare',
   'export-request',
+  'settings',
 ]);
 
 /** Messages come from the host frame, but anything can post to a window: check the shape. */

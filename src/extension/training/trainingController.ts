@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../../protocol';
-import { findLatestCheckpoint, readLogTail } from '../../run';
+import { findLatestCheckpoint, readLogTail, readRunInfo, writeRunInfo } from '../../run';
 import type { TrainJob } from '../../trainer/job';
 import { nativeBackendFolder } from '../commands/backend';
 import { Config } from '../config';
@@ -160,6 +160,11 @@ export class TrainingController implements vscode.Disposable {
       this.statusBar.hide();
       this.setContext();
       if (exit.crashed) {
+        // The trainer could not record its end: do it for it, so the run folder says failed.
+        if (session.run) {
+          const info = readRunInfo(session.run.dir);
+          if (info && (info.status === 'running' || info.status === 'paused' || info.status === 'starting')) writeRunInfo({ ...info, status: 'failed', message: exit.summary });
+        }
         this.output.error(exit.summary);
         for (const line of exit.stderrTail.slice(-20)) this.output.error(`  ${line}`);
         if (session.run) for (const line of readLogTail(session.run.dir, 10)) this.output.info(`  log: ${line}`);

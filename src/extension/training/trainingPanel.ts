@@ -3,7 +3,7 @@
  * disk (history, compare, past walks) and streams the live session into it. Nothing here
  * needs the trainer to be alive except a walk on the run that is training.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MetricPoint, RunInfo, SampleRecord, TrainerEvent, WebviewToHost } from '../../protocol';
@@ -41,6 +41,7 @@ class TrainingPanelBridge {
   receive(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready':
+        this.panel.post({ type: 'settings', smoothing: this.config.smoothing });
         this.sendRuns();
         break;
       case 'select-run':
@@ -60,13 +61,24 @@ class TrainingPanelBridge {
 
   /** Streams a new session into the panel. */
   follow(session: TrainingSession): void {
-    const specFile = (session.run?.specFile ?? undefined) || undefined;
+    const specFile = session.run?.specFile ?? session.specFile;
     if (specFile) this.specFile = specFile;
+    // Training is watched beside the code: open (or switch) the panel to the Training view.
+    const document = vscode.workspace.textDocuments.find((d) => d.fileName === specFile);
+    this.panel.show(document, 'training');
     session.onEvent((event) => this.relay(session, event));
+    // A trainer that dies without a `finished` event (SIGKILL, a crash) must not stay
+    // "running" in the view: send its final state and the runs list without an active run.
+    session.onExit(() => {
+      if (session.run) this.post(session.run, {});
+      this.sendRuns();
+    });
   }
 
   async showTraining(): Promise<void> {
-    const document = this.panel.currentDocumentUri ? await vscode.workspace.openTextDocument(this.panel.currentDocumentUri) : vscode.window.activeTextEditor?.document;
+    // The .gan.json in the editor first (as Show Architecture does), else the panel's last one.
+    const active = vscode.window.activeTextEditor?.document;
+    const document = active?.fileName.endsWith('.gan.json') ? active : this.panel.currentDocumentUri ? await vscode.workspace.openTextDocument(this.panel.currentDocumentUri) : undefined;
     this.panel.show(document?.fileName.endsWith('.gan.json') ? document : undefined, 'training');
     this.sendRuns();
   }
@@ -106,7 +118,11 @@ class TrainingPanelBridge {
     if (session?.run) runsDirs.add(path.dirname(session.run.dir));
     const runs = specFile ? [...runsDirs].flatMap((dir) => runsOfSpec(specFile, dir)) : [];
     const live = session?.run && session.isRunning ? session.run : undefined;
-    const merged = runs.map((r) => (live && r.id === live.id ? live : r));
+    // The last session knows better than its run.json (which a killed trainer could not update).
+    const last = session?.run;
+    const merged = runs.map((r) => (last && r.id === last.id ? last : r));
+    // The run that trains is listed even when the panel shows another file.
+    if (live && !merged.some((r) => r.id === live.id)) merged.unshift(live);
     this.panel.post({ type: 'runs', runs: merged, activeRunId: activeRunId ?? live?.id });
   }
 
@@ -130,7 +146,13 @@ class TrainingPanelBridge {
   private samplesWithUris(runDir: string, records: SampleRecord[]): (SampleRecord & { uri: string })[] {
     const webview = this.panel.webview;
     if (!webview) return [];
-    return records.map((r) => ({ ...r, uri: webview.asWebviewUri(vscode.Uri.file(sampleFile(runDir, r))).toString() }));
+    return records.map((r) => {
+      const file = sampleFile(runDir, r);
+      // A step re-drawn after a resume (or Sample Now on a sample step) is a new file under the
+      // same name: the modification time in the URI keeps the webview from showing a cached one.
+      const version = existsSync(file) ? Math.round(statSync(file).mtimeMs) : 0;
+      return { ...r, uri: webview.asWebviewUri(vscode.Uri.file(file)).with({ query: `v=${version}` }).toString() };
+    });
   }
 
   private sendHistory(runId: string): void {

@@ -21,6 +21,8 @@ export interface SessionOptions {
 
 export class TrainingSession implements vscode.Disposable {
   readonly name: string;
+  /** The .gan.json it trains (for a resumed run: known once it has started). */
+  readonly specFile: string | undefined;
   run: RunInfo | undefined;
   status: RunStatus = 'starting';
   step = 0;
@@ -40,6 +42,7 @@ export class TrainingSession implements vscode.Disposable {
 
   constructor(options: SessionOptions) {
     this.name = options.name;
+    this.specFile = options.job.specFile;
     this.trainer = startTrainer(options.job, { trainerScript: options.trainerScript, execPath: options.execPath, env: options.env });
     this.trainer.onEvent((event) => {
       this.track(event);
@@ -49,6 +52,8 @@ export class TrainingSession implements vscode.Disposable {
       this.exit = exit;
       if (exit.crashed) this.status = 'failed';
       else if (exit.finished) this.status = exit.finished.status;
+      // What the panel and the runs list show of this run must not stay "running".
+      if (this.run) this.run = { ...this.run, status: this.status, message: exit.crashed ? exit.summary : this.run.message };
       this.exitEmitter.fire(exit);
       return exit;
     });

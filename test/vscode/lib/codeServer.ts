@@ -21,6 +21,11 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Fixed port (npm start lets a person choose one); default: a free one. */
   port?: number;
+  /**
+   * Keep VS Code's workspace trust on (default off: `--disable-workspace-trust`). With it
+   * on and the default settings below overridden, a folder opens in restricted mode.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -82,7 +87,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
   ];
   const log = openSync(logFile, 'a');

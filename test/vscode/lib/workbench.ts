@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
 import { newWorkbenchContext } from './chromium';
 import { waitFor } from './waitFor';
@@ -181,6 +181,39 @@ export class Workbench {
   /** Saves the active editor (Ctrl+S). */
   async save(): Promise<void> {
     await this.page.keyboard.press('Control+S');
+  }
+
+  /** A status-bar entry whose text matches (codicons such as $(loading~spin) have no text). */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('[id="workbench.parts.statusbar"] .statusbar-item').filter({ hasText: text });
+  }
+
+  /** The text of the first status-bar entry matching `text`, or undefined when there is none. */
+  async statusBarText(text: string | RegExp): Promise<string | undefined> {
+    // allInnerTexts does not wait: the entry may go between a count() and an innerText(),
+    // which would then wait for it for the default 30 s.
+    const [first] = await this.statusBarItem(text).allInnerTexts();
+    return first?.replace(/\s+/g, ' ').trim();
+  }
+
+  /** A notification (a toast, or an entry of the notification centre) whose message matches. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notification-list-item').filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) });
+  }
+
+  /** Every notification message shown now (toasts), for error messages. */
+  async notificationMessages(): Promise<string[]> {
+    return this.page.locator('.notification-list-item-message').allInnerTexts();
+  }
+
+  /** Clicks a notification's button (e.g. "Resume From Checkpoint"). */
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    await this.notification(text).first().locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** Closes every notification toast ("Notifications: Clear All Notifications"). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
   }
 
   /** A screenshot of the whole window into the artefacts folder; returns its path. */

@@ -48,7 +48,10 @@ export function TrainingView({ store }: { store: TrainingStore }) {
     const series = [
       { label: 'D loss', color: theme.red, values: metrics.dLoss },
       { label: 'G loss', color: theme.blue, values: metrics.gLoss },
-      ...[...metrics.parts].map(([name, values], i) => ({ label: name, color: palette[(2 + i) % palette.length], values, dash: i >= 4 ? [5, 3] : undefined })),
+      // With no other generator term, gAdversarial is the G loss itself: drawing it would hide that line.
+      ...[...metrics.parts]
+        .filter(([name]) => name !== 'gAdversarial' || [...metrics.parts.keys()].some((k) => k.startsWith('g') && k !== 'gAdversarial'))
+        .map(([name, values], i) => ({ label: name, color: palette[(2 + i) % palette.length], values, dash: i >= 4 ? [5, 3] : undefined })),
     ];
     return [{ steps: metrics.steps, series }];
   }, [metrics, version, theme]);
@@ -111,7 +114,7 @@ export function TrainingView({ store }: { store: TrainingStore }) {
             max={0.999}
             step={0.001}
             value={settings.smoothing}
-            onChange={(e) => updatePersistedState({ smoothing: Number(e.target.value) })}
+            onChange={(e) => updatePersistedState({ smoothing: Number(e.target.value), smoothingChosen: true })}
             data-testid="smoothing"
           />
           <output>{settings.smoothing.toFixed(3)}</output>
