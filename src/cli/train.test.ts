@@ -54,6 +54,21 @@ describe('gan-studio train, sample, walk', function () {
     assert.equal(listRuns(join(dir, 'runs'))[0].step, 70);
   });
 
+  it('--workers: 2 trains data-parallel and says so; 1 trains in one thread; anything else but auto is a usage error', async () => {
+    const two = capture(dir);
+    assert.equal(await runCli(['train', 'dcgan.gan.json', '--backend', 'wasm', '--out', 'workers-runs', '--workers', '2', '--steps', '2'], two), 0, two.err);
+    assert.match(two.out, /\n {2}backend: 2 workers \(data-parallel: each trains on 8 of the 16 samples of every batch, gradients averaged; batch norm statistics per shard of 8, like PyTorch DDP without SyncBatchNorm\)\n/);
+    assert.match(two.out, /Trained 2 steps\.\n$/);
+    const one = capture(dir);
+    assert.equal(await runCli(['train', 'ring.gan.json', '--backend', 'wasm', '--out', 'workers-runs', '--workers', '1', '--steps', '2'], one), 0, one.err);
+    assert.match(one.out, /\n {2}backend: 1 worker \(as asked\)\n/);
+    for (const bad of ['0', 'two', '1.5']) {
+      const io = capture(dir);
+      assert.equal(await runCli(['train', 'ring.gan.json', '--workers', bad], io), 2, bad);
+      assert.match(io.err, new RegExp(`--workers must be auto or a whole number ≥ 1, not "${bad.replace('.', '\\.')}"`));
+    }
+  });
+
   it('refuses to train a spec with errors and prints them like validate', async () => {
     writeFileSync(join(dir, 'broken.gan.json'), JSON.stringify({ ...tinyRingSpec(), generator: { layers: [{ type: 'dense', units: 3 }] } }, null, 2));
     const io = capture(dir);

@@ -58,7 +58,7 @@ export function progressBar(point: MetricPoint, totalSteps: number, width: numbe
 
 export const trainCommand: CliCommand = {
   summary: 'train a .gan.json (or resume a run) in a trainer process',
-  usage: `gan-studio train FILE [--steps N] [--backend B] [--out DIR] [--resume RUN] [--tfjs-path DIR]
+  usage: `gan-studio train FILE [--steps N] [--backend B] [--workers N] [--out DIR] [--resume RUN] [--tfjs-path DIR]
 
 Checks FILE like \`validate\` (and refuses to train it with errors), then trains it in a
 separate trainer process, writing a run folder in DIR (default ./${DEFAULT_RUNS_DIR}):
@@ -68,6 +68,11 @@ Ctrl-C stops after the current step and writes a checkpoint; resume with --resum
   --steps N        train until step N (default: the spec's steps or epochs)
   --backend B      auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu — the first that
                    works), or one of gpu, node, wasm, cpu
+  --workers N      data-parallel worker threads on the wasm and cpu backends, each
+                   training on an equal share of every batch on its own core: auto
+                   (default: one per core, up to 4, when the batch splits into equal
+                   shards big enough to gain, 8+ samples), or a number (shards of 2+);
+                   1 trains in one thread. Native backends use 1 (and every core)
   --out DIR        the runs folder (default ./${DEFAULT_RUNS_DIR})
   --resume RUN     continue RUN (a run folder, or its name in the runs folder, or
                    "latest") from its latest checkpoint; FILE may then be left out
@@ -75,15 +80,18 @@ Ctrl-C stops after the current step and writes a checkpoint; resume with --resum
                    prefix); repeatable through $GAN_STUDIO_TFJS_PATH (a path list)`,
 
   async run(args, io) {
-    const parsed = parseArgs(args, { values: ['steps', 'backend', 'out', 'resume', 'tfjs-path'] });
+    const parsed = parseArgs(args, { values: ['steps', 'backend', 'workers', 'out', 'resume', 'tfjs-path'] });
     const steps = numberFlag(parsed, 'steps', { integer: true, min: 1 });
+    const workersFlag = parsed.flags.get('workers');
+    const workers = workersFlag === undefined || workersFlag === 'auto' ? undefined : Number(workersFlag);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers must be auto or a whole number ≥ 1, not "${workersFlag}"`);
     const runsDir = resolve(io.cwd, (parsed.flags.get('out') as string | undefined) ?? DEFAULT_RUNS_DIR);
     const resumeRef = parsed.flags.get('resume') as string | undefined;
     const tfjsPath = parsed.flags.get('tfjs-path') as string | undefined;
     const backend = parsed.flags.get('backend') as string | undefined;
     if (parsed.positional.length > 1) throw new UsageError('give one .gan.json file');
 
-    const job: TrainJob = { kind: 'train', runsDir, steps, backend, tfjsPaths: tfjsPath ? [resolve(io.cwd, tfjsPath)] : undefined };
+    const job: TrainJob = { kind: 'train', runsDir, steps, backend, workers, tfjsPaths: tfjsPath ? [resolve(io.cwd, tfjsPath)] : undefined };
     if (resumeRef) {
       const runDir = resolveRunDir(resumeRef, runsDir, io.cwd);
       if (!runDir) throw new UsageError(`no run "${resumeRef}" (give a run folder, or the name of one in ${runsDir})`);

@@ -18,10 +18,10 @@ import type { Batch, DataSource } from './data';
 import { DataError } from './data';
 import { drawLatents, FixedBatch, makeFixedBatch } from './fixedBatch';
 import { Gan } from './gan';
-import { discriminatorLoss, generatorLoss, gradientPenalty, meanVerdict } from './losses';
 import { setDropoutSeedSource } from './model/customLayers';
 import { GanOptimizer } from './optimizers';
 import { Random, RandomState } from './random';
+import { discriminatorGradients, disposeInputs, generatorGradients, readScalars, UpdateInputs } from './updates';
 import { registerSecondOrderGradients } from './wasm/secondOrderGradients';
 
 export class NonFiniteLossError extends Error {
@@ -126,7 +126,8 @@ export class TrainingSession {
     this.recent.length = 0;
   }
 
-  private async nextBatch(): Promise<Batch> {
+  /** The next real batch; advances the data position (the data-parallel coordinator draws through it too). */
+  async nextBatch(): Promise<Batch> {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!this.batches) this.batches = this.data.epoch(this.epoch, this.batchSize, { startBatch: this.batchInEpoch })[Symbol.asyncIterator]();
       const next = await this.batches.next();
@@ -159,56 +160,24 @@ export class TrainingSession {
 
   /** One D update; returns the scalars the metrics need (kept: the caller disposes them). */
   private discriminatorUpdate(batch: Batch): Record<string, tf.Scalar> {
-    const gan = this.gan;
-    const inputs = this.batchTensors(batch);
-    const conditioning = { label: inputs.label, source: inputs.source };
-    const latent = this.latents(batch.count);
-    // G's sample, computed outside the gradient tape: D's update must not reach into G.
-    const fake = gan.generate(latent, conditioning, true);
-    const epsilon = gan.loss.kind === 'wasserstein' && gan.loss.gradientPenalty > 0 ? tf.tensor1d(this.random.fillUniform(new Float32Array(batch.count))) : undefined;
-    const kept: Record<string, tf.Scalar> = {};
-    const keep = (name: string, t: tf.Scalar | undefined) => {
-      if (t) kept[name] = tf.keep(t);
-    };
-    const { value, grads } = tf.variableGrads(() => {
-      const realOut = gan.discriminate(inputs.real, conditioning, true);
-      const fakeOut = gan.discriminate(fake, conditioning, true);
-      const loss = discriminatorLoss(gan.loss, realOut, fakeOut);
-      let total = loss.total;
-      if (epsilon) {
-        const penalty = gradientPenalty((x) => gan.discriminate(x, conditioning, true), inputs.real, fake, epsilon, gan.loss.gradientPenalty);
-        keep('gradientPenalty', penalty);
-        total = tf.add(total, penalty) as tf.Scalar;
-      }
-      for (const [name, part] of Object.entries(loss.parts)) keep(name, part);
-      keep('dOfReal', meanVerdict(gan.loss, realOut));
-      keep('dOfFake', meanVerdict(gan.loss, fakeOut));
-      return total;
-    }, gan.trainableVariables('discriminator'));
+    const inputs: UpdateInputs = this.batchTensors(batch);
+    inputs.latent = this.latents(batch.count);
+    const { grads, scalars } = discriminatorGradients(this.gan, inputs, (count) => tf.tensor1d(this.random.fillUniform(new Float32Array(count))));
     this.discriminatorOptimizer.apply(grads);
-    tf.dispose([inputs.real, inputs.label, inputs.source, latent, fake, epsilon, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== undefined));
-    kept.dLoss = value;
-    return kept;
+    disposeInputs(inputs);
+    tf.dispose(Object.values(grads));
+    return scalars;
   }
 
   /** One G update against the current D, with the conditioning of the last real batch. */
   private generatorUpdate(batch: Batch): Record<string, tf.Scalar> {
-    const gan = this.gan;
-    const inputs = this.batchTensors(batch);
-    const conditioning = { label: inputs.label, source: inputs.source };
-    const latent = this.latents(batch.count);
-    const kept: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const fake = gan.generate(latent, conditioning, true);
-      const fakeOut = gan.discriminate(fake, conditioning, true);
-      const loss = generatorLoss(gan.loss, fakeOut, gan.paired ? { fake, target: inputs.real } : undefined);
-      for (const [name, part] of Object.entries(loss.parts)) kept[name] = tf.keep(part);
-      return loss.total;
-    }, gan.trainableVariables('generator'));
+    const inputs: UpdateInputs = this.batchTensors(batch);
+    inputs.latent = this.latents(batch.count);
+    const { grads, scalars } = generatorGradients(this.gan, inputs);
     this.generatorOptimizer.apply(grads);
-    tf.dispose([inputs.real, inputs.label, inputs.source, latent, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== undefined));
-    kept.gLoss = value;
-    return kept;
+    disposeInputs(inputs);
+    tf.dispose(Object.values(grads));
+    return scalars;
   }
 
   /** One training step; throws NonFiniteLossError when a loss is NaN or infinite. */
@@ -232,17 +201,24 @@ export class TrainingSession {
       const values = await readScalars(names.map((n) => scalars[n]));
       const read: Record<string, number> = {};
       names.forEach((n, i) => (read[n] = values[i]));
-      this.step++;
-      const ms = performance.now() - started;
-      this.elapsedMs += ms;
-      this.recent.push(ms);
-      if (this.recent.length > SPEED_WINDOW) this.recent.shift();
-      if (!Number.isFinite(read.dLoss) || !Number.isFinite(read.gLoss)) throw new NonFiniteLossError(this.step, { dLoss: read.dLoss, gLoss: read.gLoss });
-      return this.metricPoint(read);
+      return this.completeStep(read, performance.now() - started);
     } finally {
       tf.dispose(Object.values(scalars));
       setDropoutSeedSource(undefined);
     }
+  }
+
+  /**
+   * Counts a finished step (here or on data-parallel workers) and turns its numbers into
+   * a metric point; throws NonFiniteLossError when a loss is NaN or infinite.
+   */
+  completeStep(read: Record<string, number>, ms: number): MetricPoint {
+    this.step++;
+    this.elapsedMs += ms;
+    this.recent.push(ms);
+    if (this.recent.length > SPEED_WINDOW) this.recent.shift();
+    if (!Number.isFinite(read.dLoss) || !Number.isFinite(read.gLoss)) throw new NonFiniteLossError(this.step, { dLoss: read.dLoss, gLoss: read.gLoss });
+    return this.metricPoint(read);
   }
 
   private metricPoint(read: Record<string, number>): MetricPoint {
@@ -271,16 +247,5 @@ export class TrainingSession {
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();
     this.gan.dispose();
-  }
-}
-
-/** Reads many scalars with one download. */
-async function readScalars(scalars: tf.Scalar[]): Promise<Float32Array> {
-  if (scalars.length === 0) return new Float32Array(0);
-  const joined = tf.tidy(() => tf.stack(scalars));
-  try {
-    return (await joined.data()) as Float32Array;
-  } finally {
-    joined.dispose();
   }
 }

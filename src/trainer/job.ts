@@ -23,6 +23,15 @@ export interface TrainJob extends BackendJobOptions {
   steps?: number;
   /** Keep this many newest checkpoints (default 5). */
   keepCheckpoints?: number;
+  /**
+   * Data-parallel worker threads on the wasm and cpu backends: each trains on an equal
+   * share of every batch, on its own core. Absent or 0: auto (one per core, up to 4, when
+   * the batch splits into equal shards big enough to gain; 1 on native backends — see
+   * src/engine/parallel/workerCount.ts). N: N workers, or fewer when the batch does not
+   * split into N equal shards of 2 or more. 1: train in the trainer's own thread, exactly
+   * as without workers.
+   */
+  workers?: number;
 }
 
 export interface SampleJob extends BackendJobOptions {

@@ -6,9 +6,15 @@
  *
  * Exit codes: 0 completed or stopped, 1 failed. A stop command, SIGINT/SIGTERM, or the
  * parent going away stops training cleanly: the current step ends, a checkpoint is written.
+ *
+ * The same script is the worker script of data-parallel training: started as a worker
+ * thread by the coordinator (src/engine/parallel), it runs a replica instead. So the one
+ * bundle, dist/trainer.js, holds everything a training run needs.
  */
+import { isMainThread } from 'node:worker_threads';
 import type { TrainerCommand } from '../protocol';
 import { DataError } from '../engine/data';
+import { isDataParallelWorker, runDataParallelWorker } from '../engine/parallel';
 import { EventChannel } from './channel';
 import { Controls } from './controls';
 import { parseJobArguments, TrainerJob } from './job';
@@ -37,7 +43,7 @@ async function main(): Promise<number> {
   process.on('disconnect', stop);
 
   try {
-    const status = job.kind === 'train' ? await runTrainJob(job, channel, controls) : job.kind === 'sample' ? await runSampleJob(job, channel) : await runWalkJob(job, channel);
+    const status = job.kind === 'train' ? await runTrainJob(job, channel, controls, { workerScript: __filename }) : job.kind === 'sample' ? await runSampleJob(job, channel) : await runWalkJob(job, channel);
     await channel.drain();
     return status === 'failed' ? 1 : 0;
   } catch (error) {
@@ -53,15 +59,23 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    // Exit explicitly: a backend may hold handles open, and the IPC channel keeps us alive.
-    process.exitCode = code;
-    if (process.connected) process.disconnect();
-    setImmediate(() => process.exit(code));
-  },
-  (error) => {
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+if (!isMainThread && isDataParallelWorker()) {
+  runDataParallelWorker();
+} else {
+  startTrainer();
+}
+
+function startTrainer(): void {
+  main().then(
+    (code) => {
+      // Exit explicitly: a backend may hold handles open, and the IPC channel keeps us alive.
+      process.exitCode = code;
+      if (process.connected) process.disconnect();
+      setImmediate(() => process.exit(code));
+    },
+    (error) => {
+      process.stderr.write(`${(error as Error).stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -6,12 +6,16 @@
  * all good, so a failed start leaves no empty run behind.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { MetricPoint, RunInfo, RunStatus, SampleRecord, TrainerEvent } from '../protocol';
 import { appendLog, appendMetrics, appendSampleRecord, createRun, findLatestCheckpoint, pruneCheckpoints, readRunInfo, runPath, truncateAfterStep, writeRunInfo } from '../run';
 import { RUN_FILES } from '../run/layout';
 import { restoreCheckpoint, saveCheckpoint } from '../engine/checkpoint';
 import { DataError, openDataSource } from '../engine/data';
+import { chooseWorkers, DataParallelError, DataParallelTrainer } from '../engine/parallel';
+import { faultFromEnv } from '../engine/parallel/messages';
+import { forwardMacsPerSample } from '../engine/parallel/work';
 import { writeSample } from '../engine/samples';
 import { NonFiniteLossError, TrainingSession } from '../engine/training';
 import { latentWalkPng, WalkError } from '../engine/walk';
@@ -24,7 +28,15 @@ const DEFAULT_KEEP_CHECKPOINTS = 5;
 /** run.json's step is refreshed at most this often (it is also written at every event that matters). */
 const RUN_INFO_INTERVAL_MS = 2000;
 
-export async function runTrainJob(job: TrainJob, channel: EventChannel, controls: Controls): Promise<'completed' | 'stopped' | 'failed'> {
+export interface TrainRunOptions {
+  /**
+   * The script data-parallel worker threads run: the trainer's own entry (main.ts, or the
+   * dist/trainer.js bundle), which turns into a worker when started as one.
+   */
+  workerScript?: string;
+}
+
+export async function runTrainJob(job: TrainJob, channel: EventChannel, controls: Controls, options: TrainRunOptions = {}): Promise<'completed' | 'stopped' | 'failed'> {
   // Lines said before the run folder exists go into its log once it does.
   const earlyLog: string[] = [];
   let runDir: string | undefined;
@@ -83,6 +95,7 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     throw error;
   }
 
+  let parallel: DataParallelTrainer | undefined;
   try {
     // 5. The run folder: new, or the resumed one rolled back to its latest checkpoint.
     let info: RunInfo;
@@ -105,6 +118,28 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     }
     const dir = runDir;
     info.backend = backend.name;
+
+    // 6. Workers: data-parallel on several cores, or this thread alone (parallel/workerCount.ts says why).
+    const layers = [...spec.generator.layers, ...spec.discriminator.layers];
+    let workers = chooseWorkers({
+      requested: job.workers,
+      backend: backend.name,
+      gpu: backend.gpu,
+      batchSize: session.batchSize,
+      cpus: availableParallelism(),
+      batchNorm: layers.some((l) => l.type === 'batchNorm'),
+      macsPerSample: forwardMacsPerSample(analysis),
+    });
+    if (workers.workers > 1) {
+      channel.emit({ type: 'progress', stage: 'building-models', message: `Starting ${workers.workers} data-parallel workers` });
+      try {
+        parallel = await DataParallelTrainer.start(session, { workers: workers.workers, backend: backend.name, script: options.workerScript, fault: faultFromEnv(process.env) });
+      } catch (error) {
+        warn(`the data-parallel workers did not start (${(error as Error).message}); training on 1 worker`);
+        workers = { workers: 1, note: '1 worker: the data-parallel workers did not start' };
+      }
+    }
+    log(`workers: ${workers.note}`);
     const setStatus = (status: RunStatus, message?: string) => {
       info = { ...info, status, step: session.step, message };
       writeRunInfo(info);
@@ -130,12 +165,14 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     };
 
     const sample = async () => {
+      await parallel?.sync();
       const record: SampleRecord = await writeSample(session.gan, session.fixed, session.step, dir);
       appendSampleRecord(dir, record);
       channel.emit({ type: 'samples', sample: record });
       lastSample = session.step;
     };
     const checkpoint = async () => {
+      await parallel?.sync();
       const ref = await saveCheckpoint(session, dir);
       lastCheckpoint = session.step;
       const pruned = pruneCheckpoints(dir, job.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS);
@@ -146,6 +183,7 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     };
     const walk = async (request: WalkRequest) => {
       try {
+        await parallel?.sync();
         const png = await latentWalkPng(session.gan, session.fixed, request.from, request.to, request.frames);
         mkdirSync(join(dir, RUN_FILES.walks), { recursive: true });
         const file = join(dir, RUN_FILES.walks, `walk-${request.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
@@ -166,7 +204,7 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     const startedEvent: TrainerEvent = {
       type: 'started',
       run: info,
-      backend,
+      backend: { ...backend, notes: [...backend.notes, workers.note] },
       generator: session.gan.summary('generator'),
       discriminator: session.gan.summary('discriminator'),
       totalSteps,
@@ -177,7 +215,7 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     setStatus('running');
     channel.emit({ type: 'progress', stage: 'training', message: 'Training' });
 
-    // 6. The loop.
+    // 7. The loop.
     const sampleEvery = spec.training.sampleEvery ?? 200;
     const checkpointEvery = spec.training.checkpointEvery ?? 1000;
     if (session.step === 0) await sample(); // what G makes before any training
@@ -186,11 +224,13 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
       if (controls.stopRequested) break;
       let point: MetricPoint;
       try {
-        point = await session.trainStep();
+        point = parallel ? await parallel.trainStep() : await session.trainStep();
       } catch (error) {
-        if (!(error instanceof NonFiniteLossError)) throw error;
+        if (!(error instanceof NonFiniteLossError) && !(error instanceof DataParallelError)) throw error;
+        // Neither leaves anything worth saving: the checkpoints written so far stay as they are.
         const kept = lastCheckpoint >= 0 ? `The last good checkpoint (step ${lastCheckpoint}) is kept.` : 'No checkpoint was written yet.';
-        const message = `${error.message} ${kept}`;
+        const message = `${error.message.replace(/([^.])$/, '$1.')} ${kept}`;
+        if (error instanceof DataParallelError && error.stack) appendLog(dir, error.stack);
         log(`error: ${message}`);
         channel.emit({ type: 'error', message });
         setStatus('failed', message);
@@ -225,6 +265,8 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     }
     throw error instanceof DataError ? new JobError(error.message) : error;
   } finally {
+    // Workers end before the session: they never outlive a run, whatever ended it.
+    await parallel?.close();
     session.dispose();
     await data.close();
   }

@@ -9,6 +9,7 @@ import { tinyDcganSpec, tinyRingSpec, writeDigitsIdx } from '../engine/testFixtu
 import { EventChannel, METRICS_INTERVAL_MS } from './channel';
 import { startTrainer, TrainerHandle } from './client';
 import type { TrainerJob } from './job';
+import { FAULT_ENV } from '../engine/parallel/messages';
 
 function collect(trainer: TrainerHandle): TrainerEvent[] {
   const events: TrainerEvent[] = [];
@@ -112,33 +113,39 @@ describe('trainer process', function () {
     await channel.drain();
   });
 
-  it('pause, resume, sample-now and walk commands; stop writes a checkpoint and ends "stopped"', async () => {
-    const trainer = train({ specFile: specFile('long.gan.json', tinyDcganSpec({ images: 'images-idx3-ubyte.gz', training: { steps: 100000, sampleEvery: 100000, checkpointEvery: 100000 } })) });
-    const events = collect(trainer);
-    await once(trainer, 'metrics');
-    trainer.send({ type: 'pause' });
-    const paused = await once(trainer, 'state', (e) => e.status === 'paused');
-    const walked = once(trainer, 'walk');
-    const sampled = once(trainer, 'samples', (e) => e.sample.step === paused.step);
-    trainer.send({ type: 'sample-now' });
-    trainer.send({ type: 'walk', requestId: 'w1', from: 0, to: 3, frames: 5 });
-    const [walk, sample] = await Promise.all([walked, sampled]);
-    assert.equal(sample.sample.step, paused.step, 'served while paused, at the paused step');
-    const strip = await sharp(walk.file).metadata();
-    assert.deepEqual([strip.width, strip.height], [5 * 30 + 2, 32]);
-    trainer.send({ type: 'resume' });
-    await once(trainer, 'state', (e) => e.status === 'running');
-    await once(trainer, 'metrics', (e) => e.points.some((p) => p.step > paused.step));
-    trainer.stop();
-    const exit = await trainer.exited;
-    assert.equal(exit.code, 0, exit.summary);
-    assert.equal(exit.finished?.status, 'stopped');
-    const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
-    const info = readRunInfo(started.run.dir)!;
-    assert.equal(info.status, 'stopped');
-    assert.equal(findLatestCheckpoint(started.run.dir)?.step, exit.finished!.step);
-    assert.ok(exit.finished!.step > paused.step);
-  });
+  for (const workers of [1, 2]) {
+    it(`pause, resume, sample-now and walk commands; stop writes a checkpoint and ends "stopped" (${workers} worker${workers > 1 ? 's' : ''})`, async () => {
+      const trainer = train({ workers, specFile: specFile('long.gan.json', tinyDcganSpec({ images: 'images-idx3-ubyte.gz', training: { steps: 100000, sampleEvery: 100000, checkpointEvery: 100000 } })) });
+      const events = collect(trainer);
+      await once(trainer, 'metrics');
+      trainer.send({ type: 'pause' });
+      const paused = await once(trainer, 'state', (e) => e.status === 'paused');
+      const walked = once(trainer, 'walk');
+      const sampled = once(trainer, 'samples', (e) => e.sample.step === paused.step);
+      trainer.send({ type: 'sample-now' });
+      trainer.send({ type: 'walk', requestId: 'w1', from: 0, to: 3, frames: 5 });
+      const [walk, sample] = await Promise.all([walked, sampled]);
+      assert.equal(sample.sample.step, paused.step, 'served while paused, at the paused step');
+      const strip = await sharp(walk.file).metadata();
+      assert.deepEqual([strip.width, strip.height], [5 * 30 + 2, 32]);
+      trainer.send({ type: 'resume' });
+      await once(trainer, 'state', (e) => e.status === 'running');
+      await once(trainer, 'metrics', (e) => e.points.some((p) => p.step > paused.step));
+      trainer.stop();
+      const exit = await trainer.exited;
+      assert.equal(exit.code, 0, exit.summary);
+      assert.equal(exit.finished?.status, 'stopped');
+      const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
+      const info = readRunInfo(started.run.dir)!;
+      assert.equal(info.status, 'stopped');
+      const checkpoint = findLatestCheckpoint(started.run.dir)!;
+      assert.equal(checkpoint.step, exit.finished!.step);
+      // The optimisers' own step counts: the checkpoint holds the state of the last step, wherever it was trained.
+      const optimizers = JSON.parse(readFileSync(join(checkpoint.dir, 'optimizers.json'), 'utf8'));
+      assert.deepEqual([optimizers.generator.step, optimizers.discriminator.step], [checkpoint.step, checkpoint.step]);
+      assert.ok(exit.finished!.step > paused.step);
+    });
+  }
 
   it('a SIGKILLed trainer is reported as crashed; the run folder keeps what it wrote', async () => {
     const trainer = train({ specFile: specFile('kill.gan.json', tinyRingSpec({ training: { steps: 100000, checkpointEvery: 50 } })) });
@@ -208,6 +215,46 @@ describe('trainer process', function () {
     const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
     assert.equal(readRunInfo(started.run.dir)?.status, 'failed');
     assert.equal(findLatestCheckpoint(started.run.dir)?.step, failedStep - 1);
+  });
+
+  it('trains on 2 data-parallel workers when asked: says so, samples and checkpoints from the replicas, and a resumed run repeats the uninterrupted one exactly', async () => {
+    const file = specFile('dp.gan.json', tinyDcganSpec({ images: 'images-idx3-ubyte.gz', training: { steps: 6, sampleEvery: 3, checkpointEvery: 3 } }));
+    const whole = train({ specFile: file, workers: 2 });
+    const events = collect(whole);
+    const exit = await whole.exited;
+    assert.equal(exit.code, 0, exit.summary + exit.stderrTail.join('\n'));
+    const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
+    assert.ok(started.backend.notes.some((n) => /^2 workers \(data-parallel: each trains on 8 of the 16 samples of every batch, gradients averaged; batch norm statistics per shard of 8/.test(n)), started.backend.notes.join('\n'));
+    assert.match(readFileSync(join(started.run.dir, 'log.txt'), 'utf8'), /workers: 2 workers \(data-parallel/);
+    assert.deepEqual(readSamples(started.run.dir).map((s) => s.step), [0, 3, 6]);
+    assert.deepEqual(listCheckpoints(started.run.dir).map((c) => c.step), [3, 6]);
+
+    // The same run in two parts: to step 3, then resumed (new trainer process, new workers) to 6.
+    const first = train({ specFile: file, workers: 2, steps: 3 });
+    const firstStarted = once(first, 'started');
+    assert.equal((await first.exited).code, 0);
+    const runDir = (await firstStarted).run.dir;
+    const second = train({ resume: runDir, workers: 2, steps: 6 });
+    assert.equal((await second.exited).code, 0);
+    const numbers = (dir: string) => readMetrics(dir).map((p) => ({ step: p.step, epoch: p.epoch, dLoss: p.dLoss, gLoss: p.gLoss, parts: p.parts, dOfReal: p.dOfReal, dOfFake: p.dOfFake }));
+    assert.deepEqual(numbers(runDir), numbers(started.run.dir));
+  });
+
+  it('a data-parallel worker that dies ends the run: failed, a clear message, the last good checkpoint kept, no hang', async () => {
+    const file = specFile('dp-crash.gan.json', tinyDcganSpec({ images: 'images-idx3-ubyte.gz', training: { steps: 100, checkpointEvery: 2, sampleEvery: 100 } }));
+    // Worker 1 ends its thread abruptly in its 5th step, while worker 0 waits for its gradients.
+    const trainer = startTrainer({ kind: 'train', runsDir, backend: 'wasm', specFile: file, workers: 2 }, { env: { ...process.env, [FAULT_ENV]: '1:5:exit' } });
+    started.push(trainer);
+    const events = collect(trainer);
+    const exit = await trainer.exited;
+    assert.equal(exit.code, 1, exit.summary);
+    assert.equal(exit.finished?.status, 'failed');
+    const error = events.find((e) => e.type === 'error') as Extract<TrainerEvent, { type: 'error' }>;
+    assert.equal(error.message, 'Data-parallel worker 1 exited unexpectedly (exit code 3). The last good checkpoint (step 4) is kept.');
+    const run = (events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>).run.dir;
+    assert.equal(readRunInfo(run)?.status, 'failed');
+    assert.equal(findLatestCheckpoint(run)?.step, 4);
+    assert.deepEqual(readMetrics(run).map((p) => p.step), [1, 2, 3, 4]);
   });
 
   it('fails before creating a run for a missing data folder, an empty data set or a spec with errors', async () => {

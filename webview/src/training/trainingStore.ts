@@ -59,11 +59,16 @@ function mergeSamples(samples: SampleWithUri[], added: SampleWithUri[]): SampleW
   return [...byKey.values()].sort((a, b) => a.step - b.step);
 }
 
+/** Streaming redraws are spaced at least this far apart. */
+const MIN_RENDER_INTERVAL_MS = 250;
+
 export class TrainingStore {
   private state: TrainingSnapshot = { runs: [], runsKnown: false };
   private snapshot: TrainingSnapshot = this.state;
   private listeners = new Set<() => void>();
   private frame: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastRender = -Infinity;
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -72,13 +77,28 @@ export class TrainingStore {
 
   readonly getSnapshot = (): TrainingSnapshot => this.snapshot;
 
+  /**
+   * Renders at most every MIN_RENDER_INTERVAL_MS, on an animation frame: messages that arrive
+   * in between only update the state, so a fast run costs the panel a few redraws a second
+   * however often the trainer reports (it shares the CPU with training).
+   */
   private changed(): void {
-    if (this.frame !== undefined) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = undefined;
-      this.snapshot = { ...this.state };
-      this.listeners.forEach((listener) => listener());
-    });
+    if (this.frame !== undefined || this.timer !== undefined) return;
+    const render = () => {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = undefined;
+        this.lastRender = performance.now();
+        this.snapshot = { ...this.state };
+        this.listeners.forEach((listener) => listener());
+      });
+    };
+    const wait = this.lastRender + MIN_RENDER_INTERVAL_MS - performance.now();
+    if (wait <= 0) render();
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        render();
+      }, wait);
   }
 
   handle(message: TrainingMessage): void {
