@@ -24,6 +24,11 @@ export class Config {
     return this.section.get<number | null>('checkpointEvery') ?? undefined;
   }
 
+  /** 0 = automatic (both cores where it pays), else the number of data-parallel workers. */
+  get workers(): number {
+    return this.section.get<number>('workers', 0);
+  }
+
   get smoothing(): number {
     return this.section.get<number>('smoothing', 0.6);
   }

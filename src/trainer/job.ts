@@ -32,6 +32,10 @@ export interface TrainJob extends BackendJobOptions {
    * as without workers.
    */
   workers?: number;
+  /** Override the spec's training.sampleEvery (the editor's ganStudio.sampleEvery). */
+  sampleEvery?: number;
+  /** Override the spec's training.checkpointEvery (the editor's ganStudio.checkpointEvery). */
+  checkpointEvery?: number;
 }
 
 export interface SampleJob extends BackendJobOptions {

@@ -40,4 +40,22 @@ describe('trainer: the train job in this process', function () {
     assert.match(readFileSync(join(started.run.dir, 'log.txt'), 'utf8'), /workers: 1 worker: the data-parallel workers did not start/);
     assert.deepEqual(events.flatMap((e) => (e.type === 'metrics' ? e.points.map((p) => p.step) : [])), [1, 2]);
   });
+
+  it('sampleEvery and checkpointEvery of the job (the editor\'s settings) override the spec\'s', async () => {
+    const specFile = join(dir, 'override.gan.json');
+    writeFileSync(specFile, JSON.stringify(tinyDcganSpec({ images: 'images-idx3-ubyte.gz', training: { steps: 4, sampleEvery: 100, checkpointEvery: 100 } })));
+    const events: TrainerEvent[] = [];
+    const channel = new EventChannel((event, done) => {
+      events.push(event);
+      done();
+    });
+    const status = await runTrainJob({ kind: 'train', specFile, runsDir: join(dir, 'runs'), backend: 'cpu', workers: 1, sampleEvery: 2, checkpointEvery: 3 }, channel, new Controls());
+    await channel.drain();
+    assert.equal(status, 'completed');
+    const samples = events.flatMap((e) => (e.type === 'samples' ? [e.sample.step] : []));
+    const checkpoints = events.flatMap((e) => (e.type === 'checkpoint' ? [e.step] : []));
+    // Sampled at the start, every 2 steps and at the end; checkpointed every 3 steps and at the end.
+    assert.deepEqual([...new Set(samples)], [0, 2, 4]);
+    assert.deepEqual([...new Set(checkpoints)], [3, 4]);
+  });
 });

@@ -216,8 +216,8 @@ export async function runTrainJob(job: TrainJob, channel: EventChannel, controls
     channel.emit({ type: 'progress', stage: 'training', message: 'Training' });
 
     // 7. The loop.
-    const sampleEvery = spec.training.sampleEvery ?? 200;
-    const checkpointEvery = spec.training.checkpointEvery ?? 1000;
+    const sampleEvery = job.sampleEvery ?? spec.training.sampleEvery ?? 200;
+    const checkpointEvery = job.checkpointEvery ?? spec.training.checkpointEvery ?? 1000;
     if (session.step === 0) await sample(); // what G makes before any training
     while (session.step < totalSteps) {
       await controls.waitWhilePaused(serveRequests, onPause, onResume);

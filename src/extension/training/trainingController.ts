@@ -141,7 +141,14 @@ export class TrainingController implements vscode.Disposable {
   private start(job: TrainJob, name: string): TrainingSession {
     const environment = this.trainerEnvironment();
     const backend = this.config.backend;
-    const fullJob: TrainJob = { ...job, backend, tfjsPaths: environment.tfjsPaths };
+    const fullJob: TrainJob = {
+      ...job,
+      backend,
+      tfjsPaths: environment.tfjsPaths,
+      workers: this.config.workers || undefined,
+      sampleEvery: this.config.sampleEvery,
+      checkpointEvery: this.config.checkpointEvery,
+    };
     const session = new TrainingSession({
       job: fullJob,
       name,
