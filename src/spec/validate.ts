@@ -8,7 +8,7 @@
  * picks the branch by the tag (`type`, `kind`) or by the value's JSON type, so a user
  * sees one message that says what to write instead.
  */
-import { Node } from 'jsonc-parser';
+import { getNodePath, Node } from 'jsonc-parser';
 import { anchorOf } from './locate';
 import { JsonPath, Problem, ProblemCode } from './problems';
 import { GAN_SCHEMA, SchemaNode } from './schema';
@@ -21,7 +21,7 @@ export interface SchemaCheck {
 
 export function validateAgainstSchema(root: Node, schema: SchemaNode = GAN_SCHEMA): SchemaCheck {
   const validator = new Validator(schema);
-  validator.check(root, schema, []);
+  validator.check(root, schema);
   return { problems: validator.problems, invalidPaths: new Set(validator.invalidLog) };
 }
 
@@ -48,28 +48,28 @@ class Validator {
   constructor(private readonly rootSchema: SchemaNode) {}
 
   /** Returns true when `node` satisfies `schema`; reports problems otherwise. */
-  check(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  check(node: Node, schema: SchemaNode): boolean {
     schema = this.resolve(schema);
     if ('const' in schema) {
       if (valueOf(node) !== schema.const) {
-        return this.report('bad-value', `Expected ${JSON.stringify(schema.const)} here.`, node, path);
+        return this.report('bad-value', `Expected ${JSON.stringify(schema.const)} here.`, node);
       }
       return true;
     }
-    if (Array.isArray(schema.enum)) return this.checkEnum(node, schema, path);
-    if (Array.isArray(schema.anyOf)) return this.checkAnyOf(node, schema.anyOf as SchemaNode[], path);
+    if (Array.isArray(schema.enum)) return this.checkEnum(node, schema);
+    if (Array.isArray(schema.anyOf)) return this.checkAnyOf(node, schema.anyOf as SchemaNode[]);
     if (typeof schema.type === 'string' && !matchesType(node, schema.type as JsonType)) {
-      return this.report('wrong-type', `Expected ${describe(schema)}, found ${describeNode(node)}.`, node, path);
+      return this.report('wrong-type', `Expected ${describe(schema)}, found ${describeNode(node)}.`, node);
     }
     switch (node.type) {
       case 'object':
-        return this.checkObject(node, schema, path);
+        return this.checkObject(node, schema);
       case 'array':
-        return this.checkArray(node, schema, path);
+        return this.checkArray(node, schema);
       case 'number':
-        return this.checkNumber(node, schema, path);
+        return this.checkNumber(node, schema);
       case 'string':
-        return this.checkString(node, schema, path);
+        return this.checkString(node, schema);
       default:
         return true;
     }
@@ -84,30 +84,30 @@ class Validator {
     return schema;
   }
 
-  private checkEnum(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  private checkEnum(node: Node, schema: SchemaNode): boolean {
     const allowed = schema.enum as string[];
     const value = valueOf(node);
     if (allowed.includes(value as string)) return true;
     if (node.type !== 'string') {
-      return this.report('wrong-type', `Expected one of ${listOf(allowed)}, found ${describeNode(node)}.`, node, path);
+      return this.report('wrong-type', `Expected one of ${listOf(allowed)}, found ${describeNode(node)}.`, node);
     }
     const guess = closest(String(value), allowed);
     const hint = guess ? ` Did you mean "${guess}"?` : '';
-    return this.report('bad-value', `"${value}" is not allowed here; expected one of ${listOf(allowed)}.${hint}`, node, path);
+    return this.report('bad-value', `"${value}" is not allowed here; expected one of ${listOf(allowed)}.${hint}`, node);
   }
 
-  private checkAnyOf(node: Node, branches: SchemaNode[], path: JsonPath): boolean {
+  private checkAnyOf(node: Node, branches: SchemaNode[]): boolean {
     for (const branch of branches) {
-      if (this.silently(() => this.check(node, branch, path))) return true;
+      if (this.silently(() => this.check(node, branch))) return true;
     }
     // If exactly one branch expects this JSON type, its own message is the precise one.
     const sameType = branches.filter((b) => acceptsNodeType(this.resolve(b), node));
-    if (sameType.length === 1) return this.check(node, sameType[0], path);
+    if (sameType.length === 1) return this.check(node, sameType[0]);
     const options = branches.map((b) => describe(this.resolve(b)));
-    return this.report('wrong-type', `Expected ${options.join(', or ')}; found ${describeNode(node)}.`, node, path);
+    return this.report('wrong-type', `Expected ${options.join(', or ')}; found ${describeNode(node)}.`, node);
   }
 
-  private checkObject(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  private checkObject(node: Node, schema: SchemaNode): boolean {
     let ok = true;
     const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
     const present = new Map<string, Node>();
@@ -118,20 +118,20 @@ class Validator {
       present.set(name, value);
       if (!value) {
         // "key": with no value is a syntax error, already reported; just keep later checks off it.
-        this.invalidLog.push(pathKey([...path, name]));
+        this.invalidLog.push(pathKey([...getNodePath(node), name]));
         ok = false;
       } else if (name in properties) {
-        ok = this.check(value, properties[name], [...path, name]) && ok;
+        ok = this.check(value, properties[name]) && ok;
       } else if (schema.additionalProperties === false) {
         const guess = closest(name, Object.keys(properties));
         const hint = guess ? ` Did you mean "${guess}"?` : ` Allowed keys: ${listOf(Object.keys(properties).filter((k) => k !== '$schema'))}.`;
-        this.problems.push(this.problem('unknown-key', `Unknown key "${name}"${where(schema)}.${hint}`, key.offset, key.offset + key.length, [...path, name]));
+        this.problems.push(this.problem('unknown-key', `Unknown key "${name}"${where(schema)}.${hint}`, key.offset, key.offset + key.length, [...getNodePath(node), name]));
         ok = false;
       }
     }
     for (const name of (schema.required ?? []) as string[]) {
       if (!present.has(name)) {
-        ok = this.report('missing-key', `Missing "${name}"${where(schema)}: ${firstSentence(properties[name])}`, node, path) && ok;
+        ok = this.report('missing-key', `Missing "${name}"${where(schema)}: ${firstSentence(properties[name])}`, node) && ok;
       }
     }
     const union = taggedUnionOf(schema);
@@ -139,34 +139,34 @@ class Validator {
       // A tagged union: read the tag once and check the branch it names.
       const tagNode = present.get(union.tag);
       const branch = tagNode ? union.branches.get(valueOf(tagNode) as string) : undefined;
-      if (branch) ok = this.check(node, branch, path) && ok;
+      if (branch) ok = this.check(node, branch) && ok;
     } else {
       for (const rule of (schema.allOf ?? []) as SchemaNode[]) {
-        if (this.silently(() => this.check(node, rule.if as SchemaNode, path))) ok = this.check(node, rule.then as SchemaNode, path) && ok;
+        if (this.silently(() => this.check(node, rule.if as SchemaNode))) ok = this.check(node, rule.then as SchemaNode) && ok;
       }
     }
     return ok;
   }
 
-  private checkArray(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  private checkArray(node: Node, schema: SchemaNode): boolean {
     const items = node.children ?? [];
     let ok = true;
     const min = schema.minItems as number | undefined;
     const max = schema.maxItems as number | undefined;
     if (min !== undefined && items.length < min) {
-      ok = this.report('bad-length', min === max ? `Expected exactly ${min} item${min === 1 ? '' : 's'}, found ${items.length}.` : `Expected at least ${min} item${min === 1 ? '' : 's'}, found ${items.length}.`, node, path);
+      ok = this.report('bad-length', min === max ? `Expected exactly ${min} item${min === 1 ? '' : 's'}, found ${items.length}.` : `Expected at least ${min} item${min === 1 ? '' : 's'}, found ${items.length}.`, node);
     } else if (max !== undefined && items.length > max) {
-      ok = this.report('bad-length', min === max ? `Expected exactly ${max} items, found ${items.length}.` : `Expected at most ${max} items, found ${items.length}.`, node, path);
+      ok = this.report('bad-length', min === max ? `Expected exactly ${max} items, found ${items.length}.` : `Expected at most ${max} items, found ${items.length}.`, node);
     }
     if (schema.items) {
       items.forEach((item, index) => {
-        ok = this.check(item, schema.items as SchemaNode, [...path, index]) && ok;
+        ok = this.check(item, schema.items as SchemaNode) && ok;
       });
     }
     return ok;
   }
 
-  private checkNumber(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  private checkNumber(node: Node, schema: SchemaNode): boolean {
     const value = node.value as number;
     const bounds: [string, (v: number, b: number) => boolean, string][] = [
       ['minimum', (v, b) => v >= b, 'at least'],
@@ -177,19 +177,19 @@ class Validator {
     for (const [keyword, holds, words] of bounds) {
       const bound = schema[keyword];
       if (typeof bound === 'number' && !holds(value, bound)) {
-        return this.report('out-of-range', `${value} is out of range: must be ${words} ${bound}${where(schema, ' for ')}.`, node, path);
+        return this.report('out-of-range', `${value} is out of range: must be ${words} ${bound}${where(schema, ' for ')}.`, node);
       }
     }
     return true;
   }
 
-  private checkString(node: Node, schema: SchemaNode, path: JsonPath): boolean {
+  private checkString(node: Node, schema: SchemaNode): boolean {
     const value = node.value as string;
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) {
-      return this.report('bad-value', 'This must not be empty.', node, path);
+      return this.report('bad-value', 'This must not be empty.', node);
     }
     if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) {
-      return this.report('bad-value', `"${value}" is not a valid name: use letters, digits, "_", "-" and ".", starting with a letter or "_".`, node, path);
+      return this.report('bad-value', `"${value}" is not a valid name: use letters, digits, "_", "-" and ".", starting with a letter or "_".`, node);
     }
     return true;
   }
@@ -204,9 +204,10 @@ class Validator {
     return ok;
   }
 
-  private report(code: ProblemCode, message: string, node: Node, path: JsonPath): false {
+  private report(code: ProblemCode, message: string, node: Node): false {
     const range = anchorOf(node);
-    this.problems.push(this.problem(code, message, range.start, range.end, path));
+    // Paths are computed only here, from the node's parents: most nodes never need one.
+    this.problems.push(this.problem(code, message, range.start, range.end, getNodePath(node)));
     return false;
   }
 
