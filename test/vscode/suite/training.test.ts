@@ -225,7 +225,10 @@ describe('training (issue 5)', () => {
       for (const sample of samples) {
         // asWebviewUri: the webview loads run files through VS Code's resource scheme.
         assert.match(sample.uri, /vscode-resource|vscode-cdn|vscode-webview/, sample.uri);
-        assert.ok(decodeURIComponent(sample.uri).endsWith(sample.file), `${sample.uri} names ${sample.file}`);
+        // The query carries the file's mtime so a rewritten sample is not served from cache.
+        const uri = vscode.Uri.parse(sample.uri);
+        assert.ok(uri.path.endsWith(sample.file), `${sample.uri} names ${sample.file}`);
+        assert.match(uri.query, /^v=\d+$/, `${sample.uri} carries a version`);
       }
       const last = updates[updates.length - 1];
       assert.equal(last.run?.status, 'completed', 'the last update says completed');
