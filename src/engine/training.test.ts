@@ -13,17 +13,9 @@ import { openDataSource, toyCoverage } from './data';
 import type { DataSource } from './data';
 import { fileModelIO } from './fileModelIO';
 import { generateFromFixed, writeSample } from './samples';
-import { tinyDcganSpec, tinyRingSpec, writeDigitsIdx } from './testFixtures';
+import { sessionFor, tinyDcganSpec, tinyRingSpec, writeDigitsIdx } from './testFixtures';
 import { NonFiniteLossError, TrainingSession } from './training';
 import { latentWalkPng, slerp } from './walk';
-
-async function sessionFor(spec: unknown, specDir: string): Promise<TrainingSession> {
-  const analysis = analyzeText(JSON.stringify(spec));
-  assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
-  const s = analysis.spec!;
-  const data = await openDataSource(s.data, { specDir, seed: s.training.seed ?? 0, warn: () => undefined });
-  return TrainingSession.create(analysis, data, { seed: s.training.seed ?? 0 });
-}
 
 async function steps(session: TrainingSession, n: number): Promise<MetricPoint[]> {
   const points: MetricPoint[] = [];

@@ -13,6 +13,7 @@ const examples = join(__dirname, '..', '..', '..', 'examples');
 const REFERENCE = [
   { file: 'gan-2d-ring.gan.json', generator: 17_922, discriminator: 17_025, gOut: [2], dOut: [1] },
   { file: 'dcgan-mnist.gan.json', generator: 2_305_472, discriminator: 212_865, gOut: [28, 28, 1], dOut: [1], gNonTrainable: 25_472 },
+  { file: 'dcgan-mnist-small.gan.json', generator: 778_305, discriminator: 138_561, gOut: [28, 28, 1], dOut: [1], gNonTrainable: 12_672 },
   { file: 'dcgan-64.gan.json', generator: 3_576_704, discriminator: 2_765_568, gOut: [64, 64, 3], dOut: [1, 1, 1], gNonTrainable: 1_920, dNonTrainable: 1_792 },
   { file: 'cgan-mnist.gan.json', generator: 1_169_336, discriminator: 196_773, gOut: [28, 28, 1], dOut: [1] },
   { file: 'pix2pix-unet256.gan.json', generator: 54_413_955, discriminator: 2_768_705, gOut: [256, 256, 3], dOut: [30, 30, 1], gNonTrainable: 9_856, dNonTrainable: 1_792 },

@@ -12,7 +12,7 @@ import { CliIO } from '../../src/cli/command';
 
 const repo = join(__dirname, '..', '..', '..');
 const examples = join(repo, 'examples');
-const exampleFiles = ['gan-2d-ring', 'dcgan-mnist', 'dcgan-64', 'cgan-mnist', 'pix2pix-unet256'].map((n) => join(examples, `${n}.gan.json`));
+const exampleFiles = ['gan-2d-ring', 'dcgan-mnist', 'dcgan-mnist-small', 'dcgan-64', 'cgan-mnist', 'pix2pix-unet256'].map((n) => join(examples, `${n}.gan.json`));
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -145,7 +145,7 @@ describe('gan-studio CLI', () => {
     const bad = spawnSync(process.execPath, [bin, 'validate', file], { encoding: 'utf8' });
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /\[generator-output-mismatch\]/);
-    const json = JSON.parse(execFileSync(process.execPath, [bin, 'inspect', '--json', exampleFiles[4]], { encoding: 'utf8' }));
+    const json = JSON.parse(execFileSync(process.execPath, [bin, 'inspect', '--json', join(examples, 'pix2pix-unet256.gan.json')], { encoding: 'utf8' }));
     assert.equal(json.generator.trainableParams, 54_413_955);
   });
 });

@@ -3,25 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { analyzeText } from '../../spec';
 import type { MetricPoint } from '../../protocol';
 import { createRun, findLatestCheckpoint } from '../../run';
 import { resolveBackend } from '../backend';
 import { restoreCheckpoint, saveCheckpoint } from '../checkpoint';
-import { openDataSource } from '../data';
-import { tinyDcganSpec, tinyRingSpec, writeDigitsIdx } from '../testFixtures';
+import { sessionFor, tinyDcganSpec, tinyRingSpec, writeDigitsIdx } from '../testFixtures';
 import { TrainingSession } from '../training';
 import { DataParallelError, DataParallelTrainer } from './coordinator';
 import type { ReplicaState } from './messages';
 import { captureReplica } from './replica';
-
-async function sessionFor(spec: unknown, specDir: string): Promise<TrainingSession> {
-  const analysis = analyzeText(JSON.stringify(spec));
-  assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
-  const s = analysis.spec!;
-  const data = await openDataSource(s.data, { specDir, seed: s.training.seed ?? 0, warn: () => undefined });
-  return TrainingSession.create(analysis, data, { seed: s.training.seed ?? 0 });
-}
 
 async function steps(step: () => Promise<MetricPoint>, n: number): Promise<MetricPoint[]> {
   const points: MetricPoint[] = [];

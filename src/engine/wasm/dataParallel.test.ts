@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { parameterCount, shardOf, startWorkers } from './dataParallel';
-import { ensureWasm, regressorLoss, rememberBackend, tinyRegressor } from './testUtil';
+import { regressorLoss, tinyRegressor, useWasmBackend } from './testUtil';
 
 interface Reply {
   rank: number;
@@ -24,13 +24,7 @@ function maxDiff(a: number[][], b: number[][]): number {
 
 describe('data-parallel training over worker threads', function () {
   this.timeout(60_000);
-  let restore: () => Promise<void>;
-  before(async () => {
-    restore = rememberBackend();
-    await ensureWasm();
-    await tf.setBackend('wasm');
-  });
-  after(async () => restore());
+  useWasmBackend();
 
   it('shards batches evenly', () => {
     assert.deepStrictEqual([0, 1, 2].map((r) => shardOf(10, r, 3)), [

@@ -17,6 +17,7 @@ import {
   randomTensor,
   rememberBackend,
   runOn,
+  useWasmBackend,
 } from './testUtil';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -286,13 +287,7 @@ describe('wasm kernels agree with the cpu backend', function () {
 
 describe('resize gradients are the adjoint of the forward resize', function () {
   this.timeout(30_000);
-  let restore: () => Promise<void>;
-  before(async () => {
-    restore = rememberBackend();
-    await ensureWasm();
-    await tf.setBackend('wasm');
-  });
-  after(async () => restore());
+  useWasmBackend();
 
   // ⟨resize(x), dy⟩ must equal ⟨x, grad(dy)⟩ for every option: this is what
   // makes a gradient a gradient. (tfjs 4.22's own kernels fail it with

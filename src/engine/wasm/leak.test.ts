@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { WasmBackendLike } from './simd/runtime';
-import { ensureWasm, randomTensor, rememberBackend } from './testUtil';
+import { randomTensor, useWasmBackend } from './testUtil';
 
 const L = tf.layers;
 
@@ -40,13 +40,7 @@ function tinyGan(): { g: tf.Sequential; d: tf.Sequential } {
 
 describe('wasm training does not leak', function () {
   this.timeout(60_000);
-  let restore: () => Promise<void>;
-  before(async () => {
-    restore = rememberBackend();
-    await ensureWasm();
-    await tf.setBackend('wasm');
-  });
-  after(async () => restore());
+  useWasmBackend();
 
   it('tensors, tfjs bytes and wasm heap stay constant over GAN training steps', () => {
     const { g, d } = tinyGan();

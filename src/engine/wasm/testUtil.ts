@@ -70,6 +70,20 @@ export function rememberBackend(): () => Promise<void> {
 }
 
 /**
+ * Call inside a `describe`: its tests run on the wasm backend (with GAN Studio's kernels
+ * registered), and the backend active before is restored afterwards.
+ */
+export function useWasmBackend(): void {
+  let restore: () => Promise<void>;
+  before(async () => {
+    restore = rememberBackend();
+    await ensureWasm();
+    await tf.setBackend('wasm');
+  });
+  after(async () => restore());
+}
+
+/**
  * A small conv regressor with deterministic weights and data, used by the
  * data-parallel test (the same in the test and in its workers).
  */
