@@ -54,6 +54,7 @@ const CASES: Case[] = [
   { name: 'missing value', text: '{ "data": ⟦}⟧', expect: [{ code: 'json-syntax', message: /value/ }], ignore: ['missing-key'] },
   { name: 'missing comma', text: '{ "name": "a" ⟦"data"⟧: 1 }', expect: [{ code: 'json-syntax', message: /comma/ }], ignore: ['missing-key', 'wrong-type'] },
   { name: 'unclosed string', text: '{ "name": ⟦"abc⟧', expect: [{ code: 'json-syntax', message: /string/ }], ignore: ['json-syntax', 'missing-key'] },
+  { name: 'truncated file: one problem for the objects left open', text: '{ "data": { "kind": "toy2d" ⟦⟧', expect: [{ code: 'json-syntax', message: /Expected } to close the object\. 2 objects are still open here\./ }], ignore: ['missing-key'] },
   { name: 'two values', text: '{}⟦{⟧}', expect: [{ code: 'json-syntax', message: /one JSON object/ }], ignore: ['missing-key'] },
   { name: 'nesting deeper than any GAN file', text: '{ "data": ' + '['.repeat(63) + '⟦[⟧' + '['.repeat(5000), expect: [{ code: 'too-deep' }] },
   { name: 'duplicate key', text: gan().replace('"loss":', '"loss": { "kind": "hinge" }, ⟦"loss"⟧:'), expect: [{ code: 'duplicate-key' }] },

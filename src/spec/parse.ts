@@ -55,14 +55,31 @@ export function parseJsonText(text: string): ParsedText {
 
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems: Problem[] = errors.map((e) => {
-    const name = printParseErrorCode(e.error);
-    const message = SYNTAX_MESSAGES[name] ?? `JSON syntax error (${name}).`;
-    const start = Math.min(e.offset, text.length);
-    return problemAt('json-syntax', message, start, Math.min(text.length, start + Math.max(e.length, 1)));
-  });
+  const problems = syntaxProblems(text, errors);
   if (root) findDuplicateKeys(root, problems);
   return { text, root, problems };
+}
+
+/**
+ * The parser's errors as problems. A truncated file gets one "Expected }" per open object,
+ * all at the same offset; they become one problem that says how many are open.
+ */
+function syntaxProblems(text: string, errors: ParseError[]): Problem[] {
+  const byPlace = new Map<string, { error: ParseError; name: string; count: number }>();
+  for (const error of errors) {
+    const name = printParseErrorCode(error.error);
+    const place = `${name}@${error.offset}`;
+    const seen = byPlace.get(place);
+    if (seen) seen.count++;
+    else byPlace.set(place, { error, name, count: 1 });
+  }
+  return [...byPlace.values()].map(({ error, name, count }) => {
+    let message = SYNTAX_MESSAGES[name] ?? `JSON syntax error (${name}).`;
+    if (count > 1 && name === 'CloseBraceExpected') message += ` ${count} objects are still open here.`;
+    if (count > 1 && name === 'CloseBracketExpected') message += ` ${count} arrays are still open here.`;
+    const start = Math.min(error.offset, text.length);
+    return problemAt('json-syntax', message, start, Math.min(text.length, start + Math.max(error.length, 1)));
+  });
 }
 
 function problemAt(code: 'empty-file' | 'too-deep' | 'json-syntax' | 'duplicate-key', message: string, start: number, end: number): Problem {
